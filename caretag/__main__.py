@@ -1,0 +1,5 @@
+import sys
+
+from caretag.cli import main
+
+sys.exit(main())

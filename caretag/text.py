@@ -1,0 +1,220 @@
+"""Indonesian support text -> model input: normalise, tokenise, map slang, stem.
+
+Everything here is a plain module-level function so that a fitted pipeline that refers to it can be
+pickled and cloned. Saved models refer to :func:`preprocess_many` by import path: it is public API.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+import threading
+import unicodedata
+from importlib import resources
+from typing import Iterable
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "normalise",
+    "tokenise",
+    "stem",
+    "preprocess",
+    "preprocess_many",
+    "TOKEN_PATTERN",
+    "slang_lexicon",
+    "has_content",
+]
+
+# Replies longer than this are scored on their first MAX_TEXT_CHARS characters. Real replies are far shorter
+# (the longest of 2,580 real company replies is under 2,000 characters); the cap bounds the time a pasted
+# log or a 1 MB blob can take.
+MAX_TEXT_CHARS = 20_000
+# A "word" longer than this is a hash, base64 blob or keyboard mash: one placeholder, never stemmed.
+MAX_TOKEN_CHARS = 40
+
+_TAG_BLOCK = re.compile(r"<(script|style)\b[^>]{0,500}>.*?</\1\s*>", re.S)
+_TAG_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h\d)\b[^<>]{0,500}>")
+_TAG = re.compile(r"</?[a-z!][^<>]{0,2000}>")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|co\.id|go\.id|ac\.id|or\.id|id|net|org|io|app|me|ly|link)\b(?:/\S*)?"
+)
+_MENTION = re.compile(r"(?<![\w@])@\w+")
+_MONEY = re.compile(
+    r"\brp\.?\s?\d[\d.,]*(?:\s?(?:rb|ribu|jt|juta|m|miliar|k)\b)?"
+    r"|\b\d[\d.,]*\s?(?:rb|ribu|jt|juta|rupiah|idr)\b"
+)
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+62|62|0)8\d{1,3}(?:[-\s.]?\d{2,5}){2,3}(?!\d)"
+    r"|(?<!\d)\(?0\d{1,3}\)?[-\s.]\d{3,4}[-\s.]?\d{3,5}(?!\d)"
+    r"|\b1[45]0{1,2}[-\s]?\d{2,4}\b"
+)
+_DATE = re.compile(r"\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b")
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s?wi[bt]a?)?\b")
+# Order, ticket and tracking ids: letters and at least four digits (INV/2024/08/1123, TKT-558201, JX1234567890);
+# bare digit runs of six or more (account and booking numbers) are ids too.
+_ALNUM_ID = re.compile(r"#?\b(?=[a-z0-9/_-]*[a-z])(?=(?:[a-z/_-]*\d){4})[a-z0-9]+(?:[/_-][a-z0-9]+)*\b")
+_DIGIT_ID = re.compile(r"#?\b\d{6,}\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_HASHTAG = re.compile(r"#(?=\w)")
+_ELONGATION = re.compile(r"([a-z])\1{2,}")
+_REPEAT_PUNCT = re.compile(r"([!?.])\1+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufe0e\ufe0f\u00ad]")
+
+# Emoji and emoticons that support agents use, mapped to a few meaning-bearing tokens; any other
+# pictograph becomes _emoji_. Kept as tokens because warmth markers are exactly what the model must
+# learn *not* to over-trust, so it needs to see them.
+_EMOJI_TOKENS = {
+    "🙏": "_emo_pray_", "😊": "_emo_smile_", "🙂": "_emo_smile_", "☺": "_emo_smile_", "😀": "_emo_smile_",
+    "😃": "_emo_smile_", "😄": "_emo_smile_", "😁": "_emo_smile_", "🤗": "_emo_hug_", "😉": "_emo_smile_",
+    "😅": "_emo_sweat_", "🙇": "_emo_pray_", "😔": "_emo_sad_", "😢": "_emo_sad_", "😞": "_emo_sad_",
+    "🥺": "_emo_sad_", "😭": "_emo_sad_", "👍": "_emo_ok_", "👌": "_emo_ok_", "✅": "_emo_ok_",
+    "❤": "_emo_heart_", "💙": "_emo_heart_", "💚": "_emo_heart_", "💛": "_emo_heart_", "🧡": "_emo_heart_",
+    "💜": "_emo_heart_", "✨": "_emo_spark_", "🌟": "_emo_spark_", "⭐": "_emo_spark_", "💪": "_emo_strong_",
+    "🔥": "_emo_spark_", "📞": "_emo_phone_", "📦": "_emo_parcel_", "🚚": "_emo_parcel_", "⚠": "_emo_warn_",
+}
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF]")
+_EMOTICON = re.compile(r"(?<!\w)(?:[:;=]-?[)dp]+|\^\^|\^_\^|:-?\(+)(?!\w)")
+_PLACEHOLDER = re.compile(r"_[a-z]+(?:_[a-z]+)*_")
+
+# Placeholders, words (with reduplication hyphens: hati-hati) and the ? and ! that end questions.
+TOKEN_PATTERN = r"_[a-z]+(?:_[a-z]+)*_|[^\W\d_]+(?:-[^\W\d_]+)*|[?!]"
+# NLTK's RegexpTokenizer compiles its pattern with these flags; the fast path uses the same regex directly
+# (importing nltk costs ~2 s because its __init__ imports scipy and scikit-learn). tests/test_text.py
+# checks that both give identical tokens.
+_TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL)
+_STEMMABLE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+# Known wrong PySastrawi stems (upstream issues har07/PySastrawi#4, #13, sastrawi/sastrawi#23) and
+# support-domain words it mangles; the maintainers advise keeping one's own exception list.
+_STEM_EXCEPTIONS = {
+    "berikan": "beri", "diberikan": "beri", "memberikan": "beri", "perbankan": "bank", "relawan": "relawan",
+    "menangis": "tangis", "pelanggan": "langgan", "ketidaknyamanan": "tidaknyaman",
+    "ketidaknyamanannya": "tidaknyaman", "kedepannya": "depan", "mengecek": "cek", "dicek": "cek",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def slang_lexicon() -> dict[str, tuple[str, ...]]:
+    """The packaged slang/abbreviation table: informal token -> standard token(s)."""
+    text = resources.files("caretag").joinpath("lexicon/slang.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.split("\t")
+            table[key] = tuple(value.split())
+    return table
+
+
+def _mask_emoji(text: str) -> str:
+    text = _EMOTICON.sub(lambda m: " _emo_sad_ " if "(" in m.group() else " _emo_smile_ ", text)
+    return _EMOJI.sub(lambda m: f" {_EMOJI_TOKENS.get(m.group(), '_emoji_')} ", text)
+
+
+def _strip_html(text: str) -> str:
+    if "<" in text:
+        text = _TAG_BLOCK.sub(" ", text)
+        text = _TAG_BREAK.sub("\n", text)
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def normalise(text: str) -> str:
+    """Clean one reply: NFKC, HTML removed, lower case, entities masked, emoji mapped, elongation squashed.
+
+    The result is still a readable string (sentence punctuation kept) so that it can be split into
+    sentences; :func:`tokenise` turns it into tokens.
+    """
+    text = unicodedata.normalize("NFKC", text[:MAX_TEXT_CHARS])
+    text = _INVISIBLE.sub("", text)
+    text = _strip_html(text).lower()
+    text = _EMAIL.sub(" _email_ ", text)
+    text = _URL.sub(" _url_ ", text)
+    text = _MENTION.sub(" _mention_ ", text)
+    text = _MONEY.sub(" _money_ ", text)
+    text = _PHONE.sub(" _phone_ ", text)
+    text = _ALNUM_ID.sub(" _id_ ", text)
+    text = _DATE.sub(" _date_ ", text)
+    text = _TIME.sub(" _time_ ", text)
+    text = _DIGIT_ID.sub(" _id_ ", text)
+    text = _NUMBER.sub(" _num_ ", text)
+    text = _HASHTAG.sub("", text)
+    text = _mask_emoji(text)
+    text = _ELONGATION.sub(r"\1", text)
+    text = _REPEAT_PUNCT.sub(r"\1", text)
+    return re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _nltk_tokenizer():
+    from nltk.tokenize import RegexpTokenizer
+
+    return RegexpTokenizer(TOKEN_PATTERN)
+
+
+def tokenise(normalised: str, use_nltk: bool = True) -> list[str]:
+    """Split normalised text into word, placeholder and ?/! tokens, with slang mapped to standard forms.
+
+    ``use_nltk=False`` applies the same pattern without importing NLTK (the fast inference path).
+    """
+    lexicon = slang_lexicon()
+    raw = _nltk_tokenizer().tokenize(normalised) if use_nltk else _TOKEN_RE.findall(normalised)
+    tokens = []
+    for token in raw:
+        if len(token) > MAX_TOKEN_CHARS:
+            tokens.append("_longword_")
+        elif token in lexicon:
+            tokens.extend(lexicon[token])
+        else:
+            tokens.append(token)
+    return tokens
+
+
+_stemmer = None
+_stemmer_lock = threading.Lock()
+
+
+def _get_stemmer():
+    global _stemmer
+    if _stemmer is None:
+        with _stemmer_lock:
+            if _stemmer is None:
+                from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+                from Sastrawi.Stemmer.Stemmer import Stemmer
+                from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+                _stemmer = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+    return _stemmer
+
+
+# Bounded, unlike PySastrawi's own CachedStemmer: a long batch job sees an open-ended stream of typos and
+# names. 200k distinct words is far more than the vocabulary of a support archive (~60 MB at most).
+@functools.lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    """Stem one lower-case token with PySastrawi, once per distinct token per process."""
+    if token in _STEM_EXCEPTIONS:
+        return _STEM_EXCEPTIONS[token]
+    if len(token) < 4 or not _STEMMABLE.fullmatch(token):
+        return token
+    return _get_stemmer().stem_word(token) or token
+
+
+def has_content(text: str) -> bool:
+    """True when a reply has something to score once markup and whitespace are gone."""
+    return bool(text.strip()) and bool(_strip_html(text[:MAX_TEXT_CHARS]).strip())
+
+
+def preprocess(text: str, stemming: bool = True, use_nltk: bool = True) -> str:
+    """Raw reply -> space-separated model tokens (the input of the TF-IDF step)."""
+    tokens = tokenise(normalise(text), use_nltk)
+    if stemming:
+        tokens = [token if token.startswith("_") else stem(token) for token in tokens]
+    return " ".join(tokens)
+
+
+def preprocess_many(texts: Iterable[str], stemming: bool = True, use_nltk: bool = True) -> list[str]:
+    """:func:`preprocess` over a sequence; the function the pipeline's first step calls."""
+    return [preprocess(text, stemming, use_nltk) for text in texts]
