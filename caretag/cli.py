@@ -34,6 +34,41 @@ def _classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _label(args: argparse.Namespace) -> int:
+    from caretag.batch import Interrupted, label_file
+
+    if args.scheduler:
+        from caretag.dask import label_file_on_cluster
+
+        summary = label_file_on_cluster(args.input, args.output, text_column=args.text_column,
+                                        scheduler=args.scheduler, fmt=args.format, model=args.model,
+                                        threshold=args.threshold, encoding=args.encoding)
+    else:
+        try:
+            summary = label_file(args.input, args.output, text_column=args.text_column, fmt=args.format,
+                                 jobs=args.jobs, model=args.model, threshold=args.threshold, resume=args.resume,
+                                 progress=not args.quiet, encoding=args.encoding, chunk_rows=args.chunk_rows)
+        except Interrupted as exc:
+            print(f"caretag: {exc}; nothing was written to {args.output}. Run the same command with --resume "
+                  "to continue from the last finished chunk.", file=sys.stderr)
+            return 128 + exc.signum
+    if not args.quiet:
+        print(f"caretag: {summary.line()}", file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from caretag.report import care_report, plot_report, render_report
+
+    rows = care_report(args.labelled, args.group_by, time_column=args.time_column, period=args.period,
+                       fmt=args.input_format)
+    sys.stdout.write(render_report(rows, args.group_by, args.format))
+    if args.plot:
+        plot_report(rows, args.group_by, args.plot)
+        print(f"caretag: plot written to {args.plot}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caretag", description="Label Indonesian support replies service/care.")
     parser.add_argument("--version", action="version", version=f"caretag {__version__}")
@@ -45,6 +80,34 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, help="directory for model.pkl, scorer.npz and the model card")
     train.add_argument("--no-lodo", action="store_true", help="skip leave-one-domain-out scores (faster)")
     train.set_defaults(run=_train)
+
+    label = commands.add_parser(
+        "label", help="label every row of a CSV/TSV/JSONL archive (streaming, all cores)",
+        description="Adds caretag_label, caretag_care_score and caretag_flag to every row; keeps all rows "
+                    "and columns in order. Output appears only when the run finishes.")
+    label.add_argument("input", help="input file (.csv, .tsv, .jsonl, optionally .gz) or - for stdin")
+    label.add_argument("-o", "--output", default="-", help="output file or - for stdout (default)")
+    label.add_argument("--text-column", required=True, help="column (JSONL: dotted path) holding the reply")
+    label.add_argument("--format", choices=("csv", "tsv", "jsonl"), help="input format (default: from extension)")
+    label.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    label.add_argument("--model", help="model directory (default: the shipped model)")
+    label.add_argument("--threshold", type=float, help="care probability threshold (default: the model's)")
+    label.add_argument("--resume", action="store_true", help="continue an interrupted run")
+    label.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    label.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8; a BOM is skipped)")
+    label.add_argument("--chunk-rows", type=int, default=2000, help=argparse.SUPPRESS)
+    label.add_argument("--scheduler", help="run on a Dask cluster at this address (needs caretag[dask])")
+    label.set_defaults(run=_label)
+
+    report = commands.add_parser("report", help="care share per group (and period) of a labelled archive")
+    report.add_argument("labelled", help="a file written by `caretag label`")
+    report.add_argument("--group-by", required=True, help="column to group by (agent, team...)")
+    report.add_argument("--time-column", help="timestamp column (ISO 8601) for --period")
+    report.add_argument("--period", choices=("month", "week"), help="also split each group by period")
+    report.add_argument("--plot", metavar="FILE.png", help="draw care share per group (needs caretag[plot])")
+    report.add_argument("--format", choices=("text", "csv", "markdown"), default="text")
+    report.add_argument("--input-format", choices=("csv", "tsv", "jsonl"), help=argparse.SUPPRESS)
+    report.set_defaults(run=_report)
 
     classify = commands.add_parser("classify", help="label replies given as arguments or one per stdin line")
     classify.add_argument("text", nargs="*")
