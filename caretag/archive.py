@@ -7,6 +7,7 @@ records that cannot be scored, so nothing is dropped on the way.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
@@ -55,10 +56,13 @@ def detect_format(name: str, given: str | None = None) -> str:
     )
 
 
+def _codec(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
 def open_text_input(name: str, encoding: str = "utf-8") -> IO[str]:
     """Open a path or ``-`` (stdin) for reading text, decompressing ``.gz``; a UTF-8 BOM is skipped."""
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        encoding = "utf-8-sig"
+    encoding = _codec(encoding)
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -67,17 +71,30 @@ def open_text_input(name: str, encoding: str = "utf-8") -> IO[str]:
         raw = sys.stdin.buffer
     else:
         try:
-            raw = open(name, "rb")
+            raw = gzip.open(name, "rb") if name.endswith(".gz") else open(name, "rb")
         except OSError as exc:
             raise ArchiveError(f"cannot read {name}: {exc.strerror}") from None
-    if name.endswith(".gz"):
-        raw = gzip.GzipFile(fileobj=raw, mode="rb")
     return io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
 
 
+def _first_undecodable_line(name: str, encoding: str) -> int | None:
+    """Line number of the first line whose bytes do not decode (the text layer decodes in 8 KB blocks)."""
+    if name == "-":
+        return None
+    with (gzip.open(name, "rb") if name.endswith(".gz") else open(name, "rb")) as raw:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        for number, line in enumerate(raw, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
 def _decode_error(name: str, line: int, exc: UnicodeDecodeError, encoding: str) -> ArchiveError:
+    line = _first_undecodable_line(name, encoding) or line
     return ArchiveError(
-        f"{name}: bytes that are not {encoding} near line {line} ({exc.reason}); "
+        f"{name}: line {line} has bytes that are not {encoding} ({exc.reason}); "
         "pass --encoding (e.g. --encoding cp1252 or latin-1) to read it"
     )
 
@@ -167,13 +184,19 @@ def _records_jsonl(handle: IO[str], name: str, text_column: str, encoding: str) 
         yield Record(obj, text if not flag else None, flag, line)
 
 
-def read_records(name: str, fmt: str, text_column: str, encoding: str = "utf-8",
-                 handle: IO[str] | None = None) -> tuple[list[str] | None, Iterator[Record]]:
-    """Open ``name`` and return (header or None for JSON lines, an iterator over its records)."""
-    handle = handle or open_text_input(name, encoding)
-    if fmt == "jsonl":
-        return None, _records_jsonl(handle, name, text_column, encoding)
-    return _records_delimited(handle, name, text_column, "," if fmt == "csv" else "\t", encoding)
+@contextlib.contextmanager
+def read_records(name: str, fmt: str, text_column: str,
+                 encoding: str = "utf-8") -> Iterator[tuple[list[str] | None, Iterator[Record]]]:
+    """Context manager: open ``name``, yield (header or None for JSON lines, its records), close it."""
+    handle = open_text_input(name, encoding)
+    try:
+        if fmt == "jsonl":
+            yield None, _records_jsonl(handle, name, text_column, encoding)
+        else:
+            yield _records_delimited(handle, name, text_column, "," if fmt == "csv" else "\t", encoding)
+    finally:
+        if name != "-":
+            handle.close()
 
 
 class RecordWriter:

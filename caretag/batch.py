@@ -106,8 +106,8 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 def _count_records(name: str, fmt: str, text_column: str, encoding: str) -> int:
     """Read the whole input once before labelling: finds undecodable bytes early and gives the progress total."""
-    _, records = read_records(name, fmt, text_column, encoding)
-    return sum(1 for _ in records)
+    with read_records(name, fmt, text_column, encoding) as (_, records):
+        return sum(1 for _ in records)
 
 
 # --- output files and checkpoints --------------------------------------------------------------------
@@ -255,7 +255,16 @@ def label_file(input: str, output: str, *, text_column: str, fmt: str | None = N
                            gzip=output.endswith(".gz"))
     state = _load_resume_state(input, output, options) if resume else None
     total = _count_records(input, fmt, text_column, encoding) if input != "-" else None
-    header, records = read_records(input, fmt, text_column, encoding)
+    with read_records(input, fmt, text_column, encoding) as (header, records):
+        summary = _label_records(header, records, input, output, fmt=fmt, output_fmt=output_fmt, jobs=jobs,
+                                 model=model, threshold=threshold, state=state, options=options, total=total,
+                                 progress=progress, chunk_rows=chunk_rows, on_chunk=on_chunk)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _label_records(header, records, input, output, *, fmt, output_fmt, jobs, model, threshold, state, options,
+                   total, progress, chunk_rows, on_chunk) -> Summary:
     if output_fmt != fmt and (fmt == "jsonl") != (output_fmt == "jsonl"):
         raise ArchiveError("the output format must be of the same kind as the input (CSV/TSV or JSON lines)")
     writer = RecordWriter(output_fmt, header)
@@ -339,5 +348,4 @@ def label_file(input: str, output: str, *, text_column: str, fmt: str | None = N
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=not completed)
     out.finish()
-    summary.seconds = time.perf_counter() - started
     return summary

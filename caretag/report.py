@@ -75,7 +75,11 @@ def care_report(path: str, group_by: str, *, time_column: str | None = None, per
     if period and not time_column:
         raise ArchiveError("--period needs --time-column")
     fmt = detect_format(path, fmt)
-    header, records = read_records(path, fmt, "caretag_flag", encoding)
+    with read_records(path, fmt, "caretag_flag", encoding) as (header, records):
+        return _count(header, records, path, group_by, time_column, period)
+
+
+def _count(header, records, path, group_by, time_column, period) -> list[GroupStats]:
     if header is not None:
         for needed in [group_by, "caretag_label"] + ([time_column] if time_column else []):
             if needed not in header:
