@@ -8,6 +8,7 @@ uninterrupted run (gzip output is written one gzip member per chunk so that this
 from __future__ import annotations
 
 import collections
+import functools
 import gzip
 import hashlib
 import json
@@ -64,11 +65,10 @@ class Summary:
                 f"{self.flagged} flagged, {self.seconds:.1f} s ({rate:,.0f} rows/s)")
 
 
-# --- scoring, in this process or in workers -------------------------------------------------------------
-_worker_model = None
-
-
-def _load_model(model_path: str | None, threshold: float | None):
+# --- scoring, in this process, in worker processes or on Dask workers ----------------------------------
+@functools.lru_cache(maxsize=4)
+def worker_model(model_path: str | None, threshold: float | None):
+    """The scorer for ``model_path``, loaded once per process (pool worker or Dask worker) and reused."""
     from caretag.api import load_scorer
 
     model = load_scorer(model_path)
@@ -78,16 +78,16 @@ def _load_model(model_path: str | None, threshold: float | None):
 
 
 def _init_worker(model_path: str | None, threshold: float | None) -> None:
-    global _worker_model
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker_model = _load_model(model_path, threshold)
+    worker_model(model_path, threshold)
 
 
-def _score_texts(texts: list[str], model=None) -> tuple[list[str], list[str]]:
-    model = model or _worker_model
+def score_texts(texts: list[str], model_path: str | None, threshold: float | None) -> tuple[list[str], list[str]]:
+    """Labels and care scores (as fixed 4-decimal strings) for replies that are known to be usable."""
     if not texts:
         return [], []
+    model = worker_model(model_path, threshold)
     scores = model.care_score(texts)
     labels = ["care" if s >= model.threshold else "service" for s in scores]
     return labels, [f"{s:.4f}" for s in scores]
@@ -235,10 +235,11 @@ def label_file(input: str, output: str, *, text_column: str, fmt: str | None = N
                output_fmt: str | None = None, jobs: int | None = None, model: str | None = None,
                threshold: float | None = None, resume: bool = False, progress: bool = True,
                encoding: str = "utf-8", chunk_rows: int = DEFAULT_CHUNK_ROWS,
-               on_chunk: Callable[[int], None] | None = None) -> Summary:
+               on_chunk: Callable[[int], None] | None = None, executor=None) -> Summary:
     """Label every record of ``input`` (path or ``-``) into ``output`` (path or ``-``); see the module doc.
 
-    ``jobs`` worker processes score chunks (default: every core; 1 scores in this process). Returns the
+    ``jobs`` worker processes score chunks (default: every core; 1 scores in this process); an ``executor``
+    with ``submit`` (a ``concurrent.futures`` executor or a ``dask.distributed.Client``) replaces them. Returns the
     run's :class:`Summary`. Raises :class:`ArchiveError` for unreadable input before any output is written,
     and :class:`Interrupted` when a signal stops the run (the checkpoint is kept for ``resume``).
     """
@@ -258,13 +259,13 @@ def label_file(input: str, output: str, *, text_column: str, fmt: str | None = N
     with read_records(input, fmt, text_column, encoding) as (header, records):
         summary = _label_records(header, records, input, output, fmt=fmt, output_fmt=output_fmt, jobs=jobs,
                                  model=model, threshold=threshold, state=state, options=options, total=total,
-                                 progress=progress, chunk_rows=chunk_rows, on_chunk=on_chunk)
+                                 progress=progress, chunk_rows=chunk_rows, on_chunk=on_chunk, executor=executor)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _label_records(header, records, input, output, *, fmt, output_fmt, jobs, model, threshold, state, options,
-                   total, progress, chunk_rows, on_chunk) -> Summary:
+                   total, progress, chunk_rows, on_chunk, executor) -> Summary:
     if output_fmt != fmt and (fmt == "jsonl") != (output_fmt == "jsonl"):
         raise ArchiveError("the output format must be of the same kind as the input (CSV/TSV or JSON lines)")
     writer = RecordWriter(output_fmt, header)
@@ -282,7 +283,7 @@ def _label_records(header, records, input, output, *, fmt, output_fmt, jobs, mod
 
     bar = tqdm(total=total, initial=summary.rows, unit=" rows", file=sys.stderr, dynamic_ncols=True,
                disable=not progress or not sys.stderr.isatty(), smoothing=0.1)
-    pool = None
+    pool, owned = None, True
     completed = False
     try:
         with _SignalGuard():
@@ -290,25 +291,24 @@ def _label_records(header, records, input, output, *, fmt, output_fmt, jobs, mod
             chunks = _chunks(records, chunk_rows)
             while skip > 0:  # chunk boundaries match the first run's, so skipping whole chunks is exact
                 skip -= len(next(chunks))
-            if jobs > 1:
+            if executor is not None:
+                pool, owned = executor, False
+            elif jobs > 1:
                 context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
                 pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                            initargs=(model, threshold))
-                local_model = None
-            else:
-                local_model = _load_model(model, threshold)
             pending = collections.deque()
 
             def submit(chunk):
                 texts = [r.text for r in chunk if not r.flag]
                 if pool is None:
-                    return chunk, _score_texts(texts, local_model)
-                return chunk, pool.submit(_score_texts, texts)
+                    return chunk, score_texts(texts, model, threshold)
+                return chunk, pool.submit(score_texts, texts, model, threshold)
 
             def drain_one():
                 chunk, result = pending.popleft()
                 try:
-                    labels, scores = result if pool is None else result.result()
+                    labels, scores = result if not hasattr(result, "result") else result.result()
                 except BrokenProcessPool:
                     raise CaretagError(
                         "a worker process died (killed, or out of memory); "
@@ -345,7 +345,7 @@ def _label_records(header, records, input, output, *, fmt, output_fmt, jobs, mod
         raise
     finally:
         bar.close()
-        if pool is not None:
+        if pool is not None and owned:
             pool.shutdown(wait=True, cancel_futures=not completed)
     out.finish()
     return summary

@@ -40,18 +40,17 @@ def _label(args: argparse.Namespace) -> int:
     if args.scheduler:
         from caretag.dask import label_file_on_cluster
 
-        summary = label_file_on_cluster(args.input, args.output, text_column=args.text_column,
-                                        scheduler=args.scheduler, fmt=args.format, model=args.model,
-                                        threshold=args.threshold, encoding=args.encoding)
+        run, where = label_file_on_cluster, {"scheduler": args.scheduler}
     else:
-        try:
-            summary = label_file(args.input, args.output, text_column=args.text_column, fmt=args.format,
-                                 jobs=args.jobs, model=args.model, threshold=args.threshold, resume=args.resume,
-                                 progress=not args.quiet, encoding=args.encoding, chunk_rows=args.chunk_rows)
-        except Interrupted as exc:
-            print(f"caretag: {exc}; nothing was written to {args.output}. Run the same command with --resume "
-                  "to continue from the last finished chunk.", file=sys.stderr)
-            return 128 + exc.signum
+        run, where = label_file, {"jobs": args.jobs}
+    try:
+        summary = run(args.input, args.output, text_column=args.text_column, fmt=args.format, model=args.model,
+                      threshold=args.threshold, resume=args.resume, progress=not args.quiet,
+                      encoding=args.encoding, chunk_rows=args.chunk_rows, **where)
+    except Interrupted as exc:
+        print(f"caretag: {exc}; nothing was written to {args.output}. Run the same command with --resume "
+              "to continue from the last finished chunk.", file=sys.stderr)
+        return 128 + exc.signum
     if not args.quiet:
         print(f"caretag: {summary.line()}", file=sys.stderr)
     return 0
