@@ -41,6 +41,16 @@ __all__ = [
     "CareClassifier",
     "TermWeight",
     "build_pipeline",
+    "evaluate",
+    "evaluate_by_group",
+    "EvaluationReport",
+    "highlight",
+    "find_label_issues",
+    "suggest_for_labelling",
+    "choose_threshold",
+    "label_file",
+    "label_dataframe",
+    "datasets",
     "CaretagError",
     "InvalidInputError",
     "ModelError",
@@ -57,10 +67,23 @@ _LAZY = {
     "CareClassifier": "caretag.model",
     "TermWeight": "caretag.model",
     "build_pipeline": "caretag.pipeline",
+    "evaluate": "caretag.evaluation",
+    "evaluate_by_group": "caretag.evaluation",
+    "EvaluationReport": "caretag.evaluation",
+    "highlight": "caretag.highlight",
+    "find_label_issues": "caretag.quality",
+    "suggest_for_labelling": "caretag.quality",
+    "choose_threshold": "caretag.quality",
+    "label_file": "caretag.batch",
+    "label_dataframe": "caretag.frames",
 }
 
 
 def __getattr__(name):
+    if name == "datasets":
+        import importlib
+
+        return importlib.import_module("caretag.datasets")
     if name in _LAZY:
         import importlib
 
