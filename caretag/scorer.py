@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -23,7 +22,6 @@ from caretag.text import preprocess
 __all__ = ["CompiledScorer", "SCORER_FORMAT"]
 
 SCORER_FORMAT = 1
-_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int], stop: frozenset | None) -> list[str]:
@@ -36,40 +34,69 @@ def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int], stop: frozense
     return grams
 
 
-def _char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+def _char_wb_grams_of_word(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """scikit-learn's char_wb n-grams of one word (padded with a space each side)."""
     low, high = ngram_range
+    word = f" {word} "
+    length = len(word)
     grams = []
-    for word in _WHITE_SPACES.sub(" ", text).split():
-        word = f" {word} "
-        length = len(word)
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(word[offset:offset + n])
-            while offset + n < length:
-                offset += 1
-                grams.append(word[offset:offset + n])
-            if offset == 0:  # a word shorter than n counts once, as in scikit-learn
-                break
+    for n in range(low, high + 1):
+        if length <= n:  # a word no longer than n counts once, whole, as in scikit-learn
+            grams.append(word)
+            break
+        grams.extend(word[i:i + n] for i in range(length - n + 1))
     return grams
 
 
+# A block stops memoising new tokens past this many (typos and names are open-ended); ~100 bytes each.
+_TOKEN_CACHE_LIMIT = 300_000
+
+
 class _Block:
-    """One TF-IDF vectorizer's share of the features."""
+    """One TF-IDF vectorizer's share of the features (sublinear tf, idf, l2 norm, linear weights)."""
 
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, coef: np.ndarray):
         self.vocabulary = vocabulary
         self.idf = idf
         self.coef = coef
 
-    def score(self, grams: list[str]) -> float:
-        counts = Counter(g for g in grams if g in self.vocabulary)
-        if not counts:
+    def score_ids(self, ids: list[int]) -> float:
+        if not ids:
             return 0.0
-        index = np.fromiter((self.vocabulary[g] for g in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
-        weights = tf * self.idf[index]
+        counts = Counter(ids)
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        weights = (1.0 + np.log(tf)) * self.idf[index]
         norm = math.sqrt(float(weights @ weights))
         return float(weights @ self.coef[index]) / norm if norm else 0.0
+
+    def score(self, grams: list[str]) -> float:
+        vocabulary = self.vocabulary
+        return self.score_ids([vocabulary[g] for g in grams if g in vocabulary])
+
+
+class _CharBlock(_Block):
+    """Char n-gram features, memoised per distinct token: a document's char_wb n-grams are its words'."""
+
+    def __init__(self, vocabulary, idf, coef, ngram_range: tuple[int, int]):
+        super().__init__(vocabulary, idf, coef)
+        self.ngram_range = ngram_range
+        self._token_ids: dict[str, tuple[int, ...]] = {}
+
+    def ids_of(self, token: str) -> tuple[int, ...]:
+        ids = self._token_ids.get(token)
+        if ids is None:
+            vocabulary = self.vocabulary
+            ids = tuple(vocabulary[g] for g in _char_wb_grams_of_word(token, self.ngram_range) if g in vocabulary)
+            if len(self._token_ids) < _TOKEN_CACHE_LIMIT:
+                self._token_ids[token] = ids
+        return ids
+
+    def score_tokens(self, tokens: list[str]) -> float:
+        ids: list[int] = []
+        for token in tokens:
+            ids.extend(self.ids_of(token))
+        return self.score_ids(ids)
 
 
 class CompiledScorer:
@@ -85,8 +112,8 @@ class CompiledScorer:
         self.intercept = float(arrays["intercept"])
         self.calibration = (float(arrays["calibration"][0]), float(arrays["calibration"][1]))
         self.word = _Block(self._vocab(arrays["word_terms"]), arrays["word_idf"], arrays["word_coef"])
-        self.char = (_Block(self._vocab(arrays["char_terms"]), arrays["char_idf"], arrays["char_coef"])
-                     if self.char_ngrams else None)
+        self.char = (_CharBlock(self._vocab(arrays["char_terms"]), arrays["char_idf"], arrays["char_coef"],
+                                self.char_ngrams) if self.char_ngrams else None)
 
     @staticmethod
     def _vocab(terms: np.ndarray) -> dict[str, int]:
@@ -131,9 +158,10 @@ class CompiledScorer:
         return cls(meta, arrays)
 
     def _probability_of_care(self, prepared: str) -> float:
-        f = self.intercept + self.word.score(_word_ngrams(prepared.split(), self.word_ngrams, self.stop_words))
+        tokens = prepared.split()
+        f = self.intercept + self.word.score(_word_ngrams(tokens, self.word_ngrams, self.stop_words))
         if self.char is not None:
-            f += self.char.score(_char_wb_ngrams(prepared, self.char_ngrams))
+            f += self.char.score_tokens(tokens)
         a, b = self.calibration
         z = a * f + b
         positive = 1.0 / (1.0 + math.exp(z)) if z > -700 else 1.0
