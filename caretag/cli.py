@@ -68,6 +68,23 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _card(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from caretag.api import default_model_dir
+    from caretag.card import metrics_table, update_readme
+    from caretag.persistence import read_card
+
+    card = read_card(args.model or default_model_dir())
+    if args.update_readme:
+        path = Path(args.update_readme)
+        path.write_text(update_readme(path.read_text(encoding="utf-8"), card), encoding="utf-8")
+        print(f"caretag: metrics in {path} updated from the model card", file=sys.stderr)
+    else:
+        print(metrics_table(card.get("metrics", {})))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caretag", description="Label Indonesian support replies service/care.")
     parser.add_argument("--version", action="version", version=f"caretag {__version__}")
@@ -107,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("text", "csv", "markdown"), default="text")
     report.add_argument("--input-format", choices=("csv", "tsv", "jsonl"), help=argparse.SUPPRESS)
     report.set_defaults(run=_report)
+
+    card = commands.add_parser("card", help="print a model's metrics from its model card")
+    card.add_argument("model", nargs="?", help="model directory (default: the shipped model)")
+    card.add_argument("--update-readme", metavar="README.md", help="rewrite the README's metrics block")
+    card.set_defaults(run=_card)
 
     classify = commands.add_parser("classify", help="label replies given as arguments or one per stdin line")
     classify.add_argument("text", nargs="*")

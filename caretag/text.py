@@ -13,6 +13,8 @@ import unicodedata
 from importlib import resources
 from typing import Iterable
 
+import regex
+
 __all__ = [
     "MAX_TEXT_CHARS",
     "normalise",
@@ -46,7 +48,7 @@ _MONEY = re.compile(
     r"|\b\d[\d.,]*\s?(?:rb|ribu|jt|juta|rupiah|idr)\b"
 )
 _PHONE = re.compile(
-    r"(?<!\d)(?:\+62|62|0)8\d{1,3}(?:[-\s.]?\d{2,5}){2,3}(?!\d)"
+    r"(?<![\d+])(?:\+62[-\s.]?|62[-\s.]?|0)8\d{1,3}(?:[-\s.]?\d{2,5}){2,3}(?!\d)"
     r"|(?<!\d)\(?0\d{1,3}\)?[-\s.]\d{3,4}[-\s.]?\d{3,5}(?!\d)"
     r"|\b1[45]0{1,2}[-\s]?\d{2,4}\b"
 )
@@ -80,10 +82,10 @@ _PLACEHOLDER = re.compile(r"_[a-z]+(?:_[a-z]+)*_")
 
 # Placeholders, words (with reduplication hyphens: hati-hati) and the ? and ! that end questions.
 TOKEN_PATTERN = r"_[a-z]+(?:_[a-z]+)*_|[^\W\d_]+(?:-[^\W\d_]+)*|[?!]"
-# NLTK's RegexpTokenizer compiles its pattern with these flags; the fast path uses the same regex directly
-# (importing nltk costs ~2 s because its __init__ imports scipy and scikit-learn). tests/test_text.py
-# checks that both give identical tokens.
-_TOKEN_RE = re.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL)
+# NLTK (>= 3.10) compiles a RegexpTokenizer pattern with the `regex` engine and these flags; the fast path
+# compiles the same pattern the same way without importing nltk, whose __init__ imports SciPy and
+# scikit-learn (~2 s). The tests check that both give identical tokens, including on arbitrary Unicode.
+_TOKEN_RE = regex.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL)
 _STEMMABLE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 # Known wrong PySastrawi stems (upstream issues har07/PySastrawi#4, #13, sastrawi/sastrawi#23) and

@@ -43,6 +43,14 @@ def test_lexicon_is_large_and_well_formed():
     assert all(v and all(w for w in v) for v in table.values())
 
 
+def test_lexicon_outputs_are_fixed_points():
+    # otherwise "makasih" -> "terima kasih" -> "terima beri": mappings must not chain
+    table = text.slang_lexicon()
+    chained = {(k, w) for k, v in table.items() for w in v if w in table and table[w] != (w,)}
+    assert chained == set()
+    assert tokenise("terima kasih makasih") == ["terima", "kasih", "terima", "kasih"]
+
+
 def test_stemming_fixes_known_sastrawi_errors():
     assert stem("berikan") == "beri"
     assert stem("perbankan") == "bank"
