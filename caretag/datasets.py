@@ -71,3 +71,27 @@ def load_corpus(split: str | None = None) -> Corpus:
     if split not in (None, "train", "test"):
         raise DataError(f"split must be 'train', 'test' or None, got {split!r}")
     return read_labelled_csv(data_path("replies.csv"), split=split)
+
+
+def count_tables(corpus: Corpus) -> str:
+    """Markdown tables of label counts by domain, register, channel, difficulty and split (for the datasheet)."""
+    lines = []
+    total_care = corpus.labels.count("care")
+    for column in ("domain", "register", "channel", "difficulty", "split"):
+        counts: dict[str, list[int]] = {}
+        for label, value in zip(corpus.labels, corpus.column(column)):
+            counts.setdefault(value, [0, 0])[label == "service"] += 1
+        lines += [f"| {column} | care | service | total | care share |", "|---|---|---|---|---|"]
+        for value, (care, service) in sorted(counts.items()):
+            lines.append(f"| {value} | {care} | {service} | {care + service} | {care / (care + service):.0%} |")
+        lines += [f"| **all** | {total_care} | {len(corpus) - total_care} | {len(corpus)} | "
+                  f"{total_care / len(corpus):.0%} |", ""]
+    words = sorted(len(text.split()) for text in corpus.texts)
+    lines.append(f"Length in words: min {words[0]}, median {words[len(words) // 2]}, max {words[-1]}; "
+                 f"{sum(w <= 12 for w in words)} replies of 12 words or fewer, {sum(w >= 150 for w in words)} of 150 "
+                 "or more.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(count_tables(load_corpus()))

@@ -146,3 +146,11 @@ def test_sample_archive_agents_differ_in_care_rate(archive):
             by_agent.setdefault(row["agent"], []).append(prediction.label == "care")
     rates = [sum(v) / len(v) for v in by_agent.values() if len(v) >= 20]
     assert len(rates) >= 4 and max(rates) - min(rates) >= 0.25
+
+
+def test_datasheet_tables_match_the_data():
+    from caretag.datasets import count_tables, load_corpus
+
+    sheet = data_path("README.md").read_text(encoding="utf-8")
+    block = sheet[sheet.index("<!-- tables:start -->") + 21:sheet.index("<!-- tables:end -->")]
+    assert block.strip() == count_tables(load_corpus()).strip()
