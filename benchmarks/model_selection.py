@@ -6,7 +6,7 @@ folds, its spread, and care precision. Also prints the share of real company rep
 care, when ../shared/realworld is present: not a label, only a warning sign, since real replies are
 overwhelmingly transactional.
 
-    python benchmarks/model_selection.py [--quick]
+    python benchmarks/model_selection.py [--quick] [--round 2]
 """
 from __future__ import annotations
 
@@ -27,7 +27,18 @@ from caretag.datasets import load_corpus
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "replies.csv"
 
 
-def candidate_settings(quick: bool):
+def round_two():
+    """Second round, around the best of the first (no char n-grams): stemming, C and word n-gram range."""
+    for stemming in (True, False):
+        for C in (2.0, 4.0, 8.0, 16.0):
+            for word_ngrams in ((1, 2), (1, 3)):
+                yield {"char_ngrams": None, "stemming": stemming, "C": C, "word_ngrams": word_ngrams}
+
+
+def candidate_settings(quick: bool, round_: int = 1):
+    if round_ == 2:
+        yield from round_two()
+        return
     if quick:
         yield {}
         yield {"char_ngrams": None}
@@ -52,6 +63,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="two settings, two folds (a smoke run)")
     parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument("--round", type=int, choices=(1, 2), default=1, help="2: search around round 1's best")
     args = parser.parse_args(argv)
     train = load_corpus("train")
     texts, labels = np.array(train.texts, dtype=object), np.array(train.labels)
@@ -63,7 +75,7 @@ def main(argv=None) -> int:
             real = [row["text"] for row in csv.DictReader(handle)]
     print(f"{len(texts)} training replies, {len(folds)} domain-grouped folds, {len(real)} real replies")
     print(f"{'setting':<34}{'macro-F1':>9}{'sd':>7}{'care P':>8}{'real care%':>11}{'s':>6}")
-    for setting in candidate_settings(args.quick):
+    for setting in candidate_settings(args.quick, args.round):
         started = time.perf_counter()
         scores, precisions = [], []
         for fit_idx, test_idx in folds:

@@ -40,12 +40,12 @@ class CareClassifier(ClassifierMixin, BaseEstimator):
         word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] | None = (2, 5),
         min_df: int = 2,
-        stop_word_choice: str | None = None,
+        stop_word_choice: str | None = "function",
         stemming: bool = True,
-        C: float = 4.0,
+        C: float = 8.0,
         class_weight: str | None = "balanced",
         calibration_cv: int = 5,
-        threshold: float = 0.5,
+        threshold: float = 0.7,
     ):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams

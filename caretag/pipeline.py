@@ -43,9 +43,9 @@ def build_pipeline(
     word_ngrams: tuple[int, int] = (1, 2),
     char_ngrams: tuple[int, int] | None = (2, 5),
     min_df: int = 2,
-    stop_word_choice: str | None = None,
+    stop_word_choice: str | None = "function",
     stemming: bool = True,
-    C: float = 4.0,
+    C: float = 8.0,
     class_weight: str | None = "balanced",
     calibration_cv: int = 5,
 ) -> Pipeline:

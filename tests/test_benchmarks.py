@@ -33,7 +33,7 @@ def test_cold_start_smoke():
 
 def test_accuracy_smoke():
     out = run("accuracy.py", "--quick")
-    assert "(a) plain TF-IDF + LR" in out and "(c) keyword rule" in out and "ahead of every peer" in out
+    assert "(a) plain TF-IDF + LR" in out and "(c) keyword rule" in out and "ahead of every peer on LODO" in out
 
 
 def test_model_selection_smoke():
