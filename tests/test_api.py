@@ -18,7 +18,7 @@ def test_classify_returns_a_prediction():
     assert isinstance(result, Prediction)
     assert result.label in ("service", "care") and result.usable and result.flag == ""
     assert 0.0 <= result.care_score <= 1.0
-    assert result.label == ("care" if result.care_score >= 0.5 else "service")
+    assert result.label == ("care" if result.care_score >= caretag.load_scorer().threshold else "service")
 
 
 def test_shipped_model_tells_the_clear_cases_apart():

@@ -64,7 +64,7 @@ def test_predict_follows_threshold(fitted_model, test_split):
     scores = fitted_model.care_score(test_split.texts)
     strict = pickle.loads(pickle.dumps(fitted_model)).set_params(threshold=0.9)
     assert (strict.predict(test_split.texts) == "care").sum() == (scores >= 0.9).sum()
-    assert ((fitted_model.predict(test_split.texts) == "care") == (scores >= 0.5)).all()
+    assert ((fitted_model.predict(test_split.texts) == "care") == (scores >= fitted_model.threshold)).all()
 
 
 def test_probabilities_are_valid(fitted_model, test_split):

@@ -69,8 +69,8 @@ def test_suggest_for_labelling_picks_uncertain_replies(fitted_model, test_split)
     pool = test_split.texts + test_split.texts[:10] + ["", "  "]
     picks = suggest_for_labelling(pool, 15, model=fitted_model)
     assert len(picks) == 15 and len({p.text for p in picks}) == 15
-    distances = np.abs(fitted_model.care_score(test_split.texts) - 0.5)
-    assert max(abs(p.care_score - 0.5) for p in picks) <= np.sort(distances)[14] + 1e-12
+    distances = np.abs(fitted_model.care_score(test_split.texts) - fitted_model.threshold)
+    assert max(abs(p.care_score - fitted_model.threshold) for p in picks) <= np.sort(distances)[14] + 1e-12
 
 
 def test_choose_threshold_reaches_precision_and_is_saved(fitted_model, test_split, tmp_path):
