@@ -232,7 +232,7 @@ class _SignalGuard:
 
 
 def label_file(input: str, output: str, *, text_column: str, fmt: str | None = None,
-               output_fmt: str | None = None, jobs: int | None = None, model: str | None = None,
+               jobs: int | None = None, model: str | None = None,
                threshold: float | None = None, resume: bool = False, progress: bool = True,
                encoding: str = "utf-8", chunk_rows: int = DEFAULT_CHUNK_ROWS,
                on_chunk: Callable[[int], None] | None = None, executor=None) -> Summary:
@@ -244,31 +244,28 @@ def label_file(input: str, output: str, *, text_column: str, fmt: str | None = N
     and :class:`Interrupted` when a signal stops the run (the checkpoint is kept for ``resume``).
     """
     started = time.perf_counter()
-    fmt = detect_format(input if input != "-" else "stdin.csv", fmt) if (fmt or input != "-") else "csv"
-    output_fmt = output_fmt or fmt
+    fmt = detect_format(input, fmt) if (fmt or input != "-") else "csv"
     if output != "-" and Path(output).exists() and Path(output).is_dir():
         raise ArchiveError(f"output {output} is a directory")
     if input != "-" and output != "-" and Path(input).resolve() == Path(output).resolve():
         raise ArchiveError("output must not be the input file")
     jobs = max(1, jobs or os.cpu_count() or 1)
-    options = _options_key(text_column=text_column, fmt=fmt, output_fmt=output_fmt, model=model,
+    options = _options_key(text_column=text_column, fmt=fmt, model=model,
                            threshold=threshold, encoding=encoding, chunk_rows=chunk_rows,
                            gzip=output.endswith(".gz"))
     state = _load_resume_state(input, output, options) if resume else None
     total = _count_records(input, fmt, text_column, encoding) if input != "-" else None
     with read_records(input, fmt, text_column, encoding) as (header, records):
-        summary = _label_records(header, records, input, output, fmt=fmt, output_fmt=output_fmt, jobs=jobs,
+        summary = _label_records(header, records, input, output, fmt=fmt, jobs=jobs,
                                  model=model, threshold=threshold, state=state, options=options, total=total,
                                  progress=progress, chunk_rows=chunk_rows, on_chunk=on_chunk, executor=executor)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _label_records(header, records, input, output, *, fmt, output_fmt, jobs, model, threshold, state, options,
+def _label_records(header, records, input, output, *, fmt, jobs, model, threshold, state, options,
                    total, progress, chunk_rows, on_chunk, executor) -> Summary:
-    if output_fmt != fmt and (fmt == "jsonl") != (output_fmt == "jsonl"):
-        raise ArchiveError("the output format must be of the same kind as the input (CSV/TSV or JSON lines)")
-    writer = RecordWriter(output_fmt, header)
+    writer = RecordWriter(fmt, header)  # the output keeps the input's format
     summary = Summary()
     if state:
         summary = Summary(**{k: state["summary"][k] for k in ("rows", "care", "service", "flagged")})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from caretag.archive import OUTPUT_COLUMNS
 from caretag.exceptions import ArchiveError
+from caretag.text import has_content
 
 __all__ = ["label_dataframe", "flag_value"]
 
@@ -13,8 +14,6 @@ def flag_value(value) -> str:
         return "empty_text"
     if not isinstance(value, str):
         return "not_text"
-    from caretag.text import has_content
-
     return "" if has_content(value) else "empty_text"
 
 

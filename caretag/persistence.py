@@ -47,6 +47,7 @@ _ALLOWED_FUNCTIONS = {
     ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
     ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),
     ("caretag.text", "preprocess_many"),
+    ("collections", "OrderedDict"),
 }
 _ALLOWED_BUILTINS = {"object", "set", "frozenset", "slice", "complex", "bytearray", "range", "dict", "list",
                      "tuple", "int", "float", "str", "bool", "bytes"}
@@ -56,7 +57,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if module == "builtins" and name in _ALLOWED_BUILTINS:
             return super().find_class(module, name)
-        if (module, name) in _ALLOWED_FUNCTIONS or module in ("collections",) and name == "OrderedDict":
+        if (module, name) in _ALLOWED_FUNCTIONS:
             return super().find_class(module, name)
         if module.split(".")[0] in _ALLOWED_ROOTS:
             found = super().find_class(module, name)

@@ -83,7 +83,6 @@ _EMOJI_TOKENS = {
 }
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF]")
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=]-?[)dp]+|\^\^|\^_\^|:-?\(+)(?!\w)")
-_PLACEHOLDER = re.compile(r"_[a-z]+(?:_[a-z]+)*_")
 
 # Placeholders, words (with reduplication hyphens: hati-hati) and the ? and ! that end questions.
 TOKEN_PATTERN = r"_[a-z]+(?:_[a-z]+)*_|[^\W\d_]+(?:-[^\W\d_]+)*|[?!]"
