@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from caretag.exceptions import ArchiveError
+from caretag.text import has_content
 
 __all__ = ["FORMATS", "OUTPUT_COLUMNS", "Record", "detect_format", "open_text_input", "read_records",
            "RecordWriter", "text_at"]
@@ -153,7 +154,7 @@ def _records_delimited(handle: IO[str], name: str, text_column: str, delimiter: 
                 yield Record(fields, None, flag, start)
                 continue
             text = fields[index]
-            yield Record(fields, text, "" if text.strip() else "empty_text", start)
+            yield Record(fields, text, "" if has_content(text) else "empty_text", start)
 
     return header, records()
 
@@ -179,7 +180,7 @@ def _records_jsonl(handle: IO[str], name: str, text_column: str, encoding: str) 
             yield Record({"caretag_raw": obj}, None, f"not_an_object: line {line}", line)
             continue
         text, flag = text_at(obj, text_column)
-        if text is not None and not text.strip():
+        if text is not None and not has_content(text):
             flag = "empty_text"
         yield Record(obj, text if not flag else None, flag, line)
 

@@ -212,3 +212,16 @@ def test_output_in_missing_directory_is_a_clear_error(archive, tmp_path):
     with pytest.raises(ArchiveError, match="cannot write"):
         label_file(str(archive), str(tmp_path / "no" / "such" / "dir.csv"), text_column="agent_reply", jobs=1,
                    progress=False)
+
+
+def test_batch_and_api_agree_on_what_is_empty(tmp_path):
+    import caretag
+
+    replies = ["", "  ", "<br/>", "<p></p>", "&nbsp;", "<b>Paket sudah dikirim</b>", "🙏"]
+    path = tmp_path / "e.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["reply"]] + [[r] for r in replies])
+    label_file(str(path), str(tmp_path / "o.csv"), text_column="reply", jobs=1, progress=False)
+    flags = [row[-1] for row in _read(tmp_path / "o.csv")[1:]]
+    assert flags == [p.flag for p in caretag.classify_many(replies)]
+    assert flags[:5] == ["empty_text"] * 5 and flags[5:] == ["", ""]
