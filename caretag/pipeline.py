@@ -41,11 +41,11 @@ def stop_words(choice: str | None) -> tuple[str, ...] | None:
 def build_pipeline(
     *,
     word_ngrams: tuple[int, int] = (1, 2),
-    char_ngrams: tuple[int, int] | None = (2, 5),
+    char_ngrams: tuple[int, int] | None = None,
     min_df: int = 2,
-    stop_word_choice: str | None = "function",
-    stemming: bool = True,
-    C: float = 8.0,
+    stop_word_choice: str | None = None,
+    stemming: bool = False,
+    C: float = 16.0,
     class_weight: str | None = "balanced",
     calibration_cv: int = 5,
 ) -> Pipeline:

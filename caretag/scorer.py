@@ -124,8 +124,9 @@ def _sublinear_tf(largest: int) -> np.ndarray:
 def _tfidf_scores(doc: np.ndarray, feature: np.ndarray, n_docs: int, idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
     """Per document: (sublinear-tf * idf, l2-normalised) . coef, from one (doc, feature) pair per occurrence.
 
-    Occurrences are counted by sorting one integer key per pair (document in the high bits); 32-bit keys
-    when they fit, which halves the work of the sort and of every pass after it.
+    Occurrences are counted by sorting one integer key per pair (document in the high bits): 32-bit keys when
+    they fit, which halves the cost of the sort; what follows runs on native-width integers, which NumPy's
+    gathers and bincount take without a conversion pass.
     """
     if not len(feature):
         return np.zeros(n_docs)
@@ -134,12 +135,14 @@ def _tfidf_scores(doc: np.ndarray, feature: np.ndarray, n_docs: int, idf: np.nda
     key = (doc.astype(dtype) << shift) | feature.astype(dtype)
     key.sort()
     starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    counts = np.diff(starts, append=len(key))
-    unique = key[starts]
+    counts = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = len(key) - starts[-1]
+    unique = key[starts].astype(np.intp)
     doc_of = unique >> shift
     feature_of = unique & ((1 << shift) - 1)
-    weights = _sublinear_tf(int(counts.max()))[counts] * idf[feature_of]
-    dot = np.bincount(doc_of, weights * coef[feature_of], minlength=n_docs)
+    weights = np.take(_sublinear_tf(int(counts.max())), counts) * np.take(idf, feature_of)
+    dot = np.bincount(doc_of, weights * np.take(coef, feature_of), minlength=n_docs)
     norm = np.sqrt(np.bincount(doc_of, weights * weights, minlength=n_docs))
     return np.divide(dot, norm, out=np.zeros(n_docs), where=norm > 0)
 

@@ -72,6 +72,7 @@ _WINDOW_RIGHT = re.compile(r"(?:\s+(?:\S+\s+)?\S*\d\S*)*(?:\s+\S+)?")
 _WINDOW_LEFT = re.compile(r"\S*\s*\S*")
 # Cheap checks that decide whether a masking step can match at all.
 _DIGIT = re.compile(r"\d")
+_EMAIL_HINT = re.compile(r"@[\w-]+\.[\w-]")  # in every e-mail address; not in a mention like "@budi"
 _URL_HINT = re.compile(r"https?:|www\.|\.(?:com|id|net|org|io|app|me|ly|link)\b")
 _EMOTICON_HINT = re.compile(r"[:;=]-?[)dp(]|\^_?\^")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -179,7 +180,7 @@ def _mask(text: str) -> str:
     if not text.isascii():
         text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     text = _strip_html(text).lower()
-    if "@" in text:
+    if "@" in text and _EMAIL_HINT.search(text):
         text = _EMAIL.sub(" _email_ ", text)
     if _URL_HINT.search(text):
         text = _URL.sub(" _url_ ", text)
