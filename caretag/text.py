@@ -73,7 +73,7 @@ _WINDOW_LEFT = re.compile(r"\S*\s*\S*")
 # Cheap checks that decide whether a masking step can match at all.
 _DIGIT = re.compile(r"\d")
 _EMAIL_HINT = re.compile(r"@[\w-]+\.[\w-]")  # in every e-mail address; not in a mention like "@budi"
-_URL_HINT = re.compile(r"https?:|www\.|\.(?:com|id|net|org|io|app|me|ly|link)\b")
+_TLD_HINT = re.compile(r"\.(?:com|id|net|org|io|app|me|ly|link)\b")  # with "http" / "www.": every URL has one
 _EMOTICON_HINT = re.compile(r"[:;=]-?[)dp(]|\^_?\^")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
@@ -102,7 +102,8 @@ TOKEN_PATTERN = r"_[a-z]+(?:_[a-z]+)*_|[^\W\d_]+(?:-[^\W\d_]+)*|[?!]"
 # compiles the same pattern the same way without importing nltk, whose __init__ imports SciPy and
 # scikit-learn (~2 s). The tests check that both give identical tokens, including on arbitrary Unicode.
 _TOKEN_RE = regex.compile(TOKEN_PATTERN, re.UNICODE | re.MULTILINE | re.DOTALL)
-_ASCII_TOKEN_RE = re.compile(TOKEN_PATTERN)
+# On ASCII text, [^\W\d_] is exactly [a-zA-Z]: the same tokens, found by the standard-library engine ~2x sooner.
+_ASCII_TOKEN_RE = re.compile(r"_[a-z]+(?:_[a-z]+)*_|[a-zA-Z]+(?:-[a-zA-Z]+)*|[?!]")
 _STEMMABLE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 # Known wrong PySastrawi stems (upstream issues har07/PySastrawi#4, #13, sastrawi/sastrawi#23) and
@@ -128,11 +129,16 @@ def slang_lexicon() -> dict[str, tuple[str, ...]]:
 
 def _mask_number_window(text: str) -> str:
     """Mask money, phone numbers, ids, dates, times and numbers in one window of digit-bearing words."""
-    text = _MONEY.sub(" _money_ ", text)
+    # The `in` checks are necessary conditions of each mask (a currency word; a date or time separator).
+    if ("rp" in text or "rb" in text or "ribu" in text or "jt" in text or "juta" in text or "rupiah" in text
+            or "idr" in text):
+        text = _MONEY.sub(" _money_ ", text)
     text = _PHONE.sub(" _phone_ ", text)
     text = _ALNUM_ID.sub(" _id_ ", text)
-    text = _DATE.sub(" _date_ ", text)
-    text = _TIME.sub(" _time_ ", text)
+    if "/" in text or "-" in text:
+        text = _DATE.sub(" _date_ ", text)
+    if ":" in text or "." in text:
+        text = _TIME.sub(" _time_ ", text)
     text = _DIGIT_ID.sub(" _id_ ", text)
     return _NUMBER.sub(" _num_ ", text)
 
@@ -182,7 +188,7 @@ def _mask(text: str) -> str:
     text = _strip_html(text).lower()
     if "@" in text and _EMAIL_HINT.search(text):
         text = _EMAIL.sub(" _email_ ", text)
-    if _URL_HINT.search(text):
+    if "http" in text or "www." in text or _TLD_HINT.search(text):
         text = _URL.sub(" _url_ ", text)
     if "@" in text:
         text = _MENTION.sub(" _mention_ ", text)
@@ -214,7 +220,6 @@ def _nltk_tokenizer():
 def _raw_tokens(text: str, use_nltk: bool) -> list[str]:
     if use_nltk:
         return _nltk_tokenizer().tokenize(text)
-    # On ASCII text the standard-library engine finds exactly what `regex` finds, about twice as fast.
     return (_ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE).findall(text)
 
 
