@@ -6,6 +6,9 @@ The scorer holds only vocabularies, idf vectors, coefficients and the sigmoid ca
 scikit-learn version, and a fresh process labels its first reply in a fraction of a second. It reproduces
 the pipeline's TF-IDF (sublinear tf, idf, l2 norm per vectorizer) and calibrated probability exactly
 (tests/test_scorer.py compares the two).
+
+Speed: each distinct token is mapped once to its feature ids (a memo table), and replies are scored in batches
+with array operations; word ranges other than 1-1 or 1-2 fall back to scoring one reply at a time.
 """
 from __future__ import annotations
 
@@ -360,8 +363,6 @@ class CompiledScorer:
                 hit = bigram_keys[at] == keys
                 docs.append(doc[:-1][pair][hit])
                 features.append(bigram_ids[at[hit]])
-        if self.word_ngrams[0] != 1:
-            raise AssertionError("unreachable: batch path needs unigrams")
         return _tfidf_scores(np.concatenate(docs), np.concatenate(features), n_docs, self.word.idf, self.word.coef)
 
     def predict(self, texts: Iterable[str]) -> np.ndarray:
