@@ -239,8 +239,7 @@ def surface_tokens(text: str, use_nltk: bool = True) -> list[str]:
 def model_tokens(surface: str, stemming: bool = True) -> tuple[str, ...]:
     """One surface token -> its model tokens: elongation squashed, slang mapped, overlong words replaced,
     then (optionally) stemmed. Memoised: a support archive repeats a few thousand distinct words."""
-    if len(surface) > 2 and _ELONGATION.search(surface):
-        surface = _ELONGATION.sub(r"\1", surface)
+    surface = _ELONGATION.sub(r"\1", surface)
     if len(surface) > MAX_TOKEN_CHARS:
         return ("_longword_",)
     tokens = slang_lexicon().get(surface, (surface,))
