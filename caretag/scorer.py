@@ -251,8 +251,9 @@ class CompiledScorer:
                     return None
                 keys.append(vocabulary[first] * width + vocabulary[second])
                 ids.append(index)
-        order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-        return np.array(keys, dtype=np.int64)[order], np.array(ids, dtype=np.int64)[order]
+        keys = np.array(keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        return keys[order], np.array(ids, dtype=np.int64)[order]
 
     @staticmethod
     def _vocab(terms: np.ndarray) -> dict[str, int]:
@@ -301,9 +302,15 @@ class CompiledScorer:
         f = self.intercept + self.word.score(_word_ngrams(tokens, self.word_ngrams, self.stop_words))
         if self.char is not None:
             f += self.char.score_tokens(tokens)
+        return self._calibrated(f)
+
+    def _calibrated(self, decision: float) -> float:
+        """Care probability from the decision function: scikit-learn's sigmoid p = 1 / (1 + exp(a * f + b)) for
+        classes_[1], flipped when that class is service. math.exp per reply, so that a reply gets the same bits
+        whichever batch it is scored in (NumPy's vectorised exp may differ in the last bit)."""
         a, b = self.calibration
-        z = a * f + b
-        positive = 1.0 / (1.0 + math.exp(z)) if z > -700 else 1.0
+        z = a * decision + b
+        positive = 1.0 / (1.0 + math.exp(z)) if z < 700 else 0.0  # exp overflows past ~709
         return positive if self.meta["positive_class"] == "care" else 1.0 - positive
 
     def care_score(self, texts: Iterable[str]) -> np.ndarray:
@@ -341,10 +348,7 @@ class CompiledScorer:
             total = int(counts.sum())
             offsets = np.repeat(char_start[terms] - (np.cumsum(counts) - counts), counts) + np.arange(total)
             f += _tfidf_scores(np.repeat(doc, counts), char_ids[offsets], n_docs, self.char.idf, self.char.coef)
-        a, b = self.calibration
-        # math.exp per reply, like the per-document path: the same reply gets the same bits in any batch.
-        positive = np.array([1.0 / (1.0 + math.exp(z)) if z < 700 else 0.0 for z in (a * f + b).tolist()])
-        return positive if self.meta["positive_class"] == "care" else 1.0 - positive
+        return np.array([self._calibrated(decision) for decision in f.tolist()])
 
     def _word_scores(self, terms, doc, n_docs, word_id, stop) -> np.ndarray:
         if self.stop_words:

@@ -78,7 +78,6 @@ _EMOTICON_HINT = re.compile(r"[:;=]-?[)dp(]|\^_?\^")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
 _REPEAT_PUNCT = re.compile(r"([!?.])\1+")
-_REPEAT_BANG = re.compile(r"([!?])\1+")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufe0e\ufe0f\u00ad]")
 
 # Emoji and emoticons that support agents use, mapped to a few meaning-bearing tokens; any other
@@ -230,8 +229,8 @@ def surface_tokens(text: str, use_nltk: bool = True) -> list[str]:
     whole-text squashing and whitespace passes (done per distinct token instead) is what makes it fast.
     """
     text = _mask(text)
-    if "!!" in text or "??" in text:
-        text = _REPEAT_BANG.sub(r"\1", text)
+    if "!!" in text or "??" in text:  # repeated dots make no tokens, so only these need squashing
+        text = _REPEAT_PUNCT.sub(r"\1", text)
     return _raw_tokens(text, use_nltk)
 
 
